@@ -1,0 +1,5 @@
+import sys
+
+from causalcourse.grading.gradebook import main
+
+sys.exit(main())
