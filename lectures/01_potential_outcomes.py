@@ -46,7 +46,6 @@ from causalcourse.plotting import (
     set_style,
 )
 from causalcourse.simulate import simulate_retention_email
-from IPython.display import SVG
 from sklearn.linear_model import LinearRegression
 
 set_style()
@@ -224,8 +223,7 @@ cate.round(2)
 #
 # Selection bias compares what the two groups *would have spent without the
 # email*. The graph below shows why it is not zero here: recency drives both who
-# is emailed and how much they spend. (Wrapping the graph in `SVG` keeps the
-# stored output free of a memory address, so re-running reproduces it exactly.)
+# is emailed and how much they spend.
 
 # %%
 dag = draw_dag(
@@ -233,7 +231,7 @@ dag = draw_dag(
     treatment="email",
     outcome="spend",
 )
-SVG(dag.pipe(format="svg", encoding="utf-8"))
+dag
 
 # %% [markdown]
 # > **Pause and predict.** Emails went mostly to recently active customers.

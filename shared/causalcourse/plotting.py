@@ -86,7 +86,8 @@ def draw_dag(
     Returns
     -------
     graphviz.Digraph
-        Displayed inline by Jupyter; ``.render()`` writes a file.
+        Displayed inline by Jupyter as SVG; its text repr names the node and
+        edge counts (no memory address); ``.render()`` writes a file.
 
     Raises
     ------
@@ -115,7 +116,7 @@ def draw_dag(
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT; got {rankdir!r}")
 
     unobserved, highlight = set(unobserved), set(highlight)
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "bgcolor": "transparent"})
+    dot = _dag_class()(graph_attr={"rankdir": rankdir, "bgcolor": "transparent"})
     dot.attr("node", shape="ellipse", fontname="Helvetica", fontsize="12")
     dot.attr("edge", arrowsize="0.7")
     # Sorted insertion makes the output identical from run to run.
@@ -135,7 +136,22 @@ def draw_dag(
         dot.edge(cause, effect, style=style)
     if title:
         dot.attr(label=title, labelloc="b", fontname="Helvetica", fontsize="12")
+    dot.n_nodes, dot.n_edges = graph.number_of_nodes(), graph.number_of_edges()
     return dot
+
+
+def _dag_class():
+    """A Digraph whose text repr is stable (no memory address in stored outputs)."""
+    import graphviz
+
+    class CausalDAG(graphviz.Digraph):
+        n_nodes = 0
+        n_edges = 0
+
+        def __repr__(self) -> str:
+            return f"<causal DAG: {self.n_nodes} nodes, {self.n_edges} edges>"
+
+    return CausalDAG
 
 
 def _as_frame(estimates) -> pd.DataFrame:

@@ -105,7 +105,31 @@ def _limit_memory(client, mem_mb: int) -> None:
     psutil.Process(pid).rlimit(psutil.RLIMIT_AS, (limit, limit))
 
 
-def _run_once(nb, skip, *, workdir, cell_timeout, mem_mb, harvest_source):
+def _interrupt_and_probe(client, nb, seconds: int = 10) -> bool:
+    """Interrupt a timed-out cell; True if the kernel answers again afterwards."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(client.km.interrupt_kernel)()  # the manager is asynchronous
+    except Exception:  # noqa: BLE001
+        return False
+    probe = nbformat.v4.new_code_cell("pass")
+    nb.cells.append(probe)
+    saved, client.timeout = client.timeout, seconds
+    try:
+        client.execute_cell(probe, len(nb.cells) - 1)
+        return True
+    except (CellTimeoutError, DeadKernelError):
+        return False
+    finally:
+        client.timeout = saved
+        nb.cells.remove(probe)
+
+
+def _run_once(nb, skip, *, workdir, cell_timeout, mem_mb, harvest_source,
+              harvest_timeout):
     """Execute the code cells (except ``skip``) then the harvest cell in one kernel.
 
     Returns (cell_log, died_at, harvest_ok). ``died_at`` is the index of the
@@ -126,30 +150,26 @@ def _run_once(nb, skip, *, workdir, cell_timeout, mem_mb, harvest_source):
         resources={"metadata": {"path": str(workdir)}},
     )
     log: dict[int, dict] = {}
-    consecutive_timeouts = 0
+    stuck = False
     with client.setup_kernel(cwd=str(workdir)):
         _limit_memory(client, mem_mb)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or index in skip:
                 continue
-            if consecutive_timeouts >= 2:
-                log[index] = {"status": "not run", "detail": "earlier cells kept the kernel busy"}
+            if stuck:
+                log[index] = {"status": "not run",
+                              "detail": "an earlier cell kept the kernel busy"}
                 continue
             start = time.monotonic()
             try:
                 client.execute_cell(cell, index)
             except CellTimeoutError:
-                consecutive_timeouts += 1
                 log[index] = {"status": "timeout", "detail": f"cell ran over {cell_timeout} s"}
-                try:
-                    client.km.interrupt_kernel()
-                except Exception:  # noqa: BLE001
-                    pass
+                stuck = not _interrupt_and_probe(client, nb)
                 continue
             except DeadKernelError:
                 log[index] = {"status": "died", "detail": "the kernel died (os._exit or killed)"}
                 return log, index, False
-            consecutive_timeouts = 0
             error = _cell_error(cell)
             log[index] = {
                 "status": "error" if error else "ok",
@@ -157,8 +177,9 @@ def _run_once(nb, skip, *, workdir, cell_timeout, mem_mb, harvest_source):
                 "seconds": round(time.monotonic() - start, 2),
             }
             cell.outputs = []  # outputs are not graded; keep memory flat
-        if consecutive_timeouts >= 2:
+        if stuck:
             return log, None, False
+        client.timeout = harvest_timeout
         harvest_cell = nbformat.v4.new_code_cell(harvest_source)
         nb.cells.append(harvest_cell)
         try:
@@ -261,6 +282,7 @@ def grade_submission(
         for name, make_calls in q.calls.items():
             planned[name] = make_calls()
 
+    n_calls = sum(len(v) for v in planned.values())
     with tempfile.TemporaryDirectory(prefix="cc-grade-") as private, \
             tempfile.TemporaryDirectory(prefix="cc-run-") as workdir:
         calls_path = Path(private) / "calls.pkl"
@@ -276,6 +298,7 @@ def grade_submission(
             attempt_log, died_at, harvested = _run_once(
                 nb, skip, workdir=workdir, cell_timeout=cell_timeout, mem_mb=mem_mb,
                 harvest_source=harvest_source,
+                harvest_timeout=int(cell_timeout + 30 + call_timeout * n_calls),
             )
             for k, v in attempt_log.items():
                 if k not in log or log[k]["status"] in ("ok", "not run"):
