@@ -14,6 +14,9 @@ SUBMISSIONS ?=
 OUT ?=
 JOBS ?= 2
 PORT ?= 8888
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told to; containers and CI often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 export PYTHONHASHSEED := 0
 
@@ -41,7 +44,7 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@touch $(STAMP)
 
 lab: setup ## start JupyterLab on the course (PORT=8888)
-	$(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)"
+	$(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS)
 
 test: setup ## run every check: unit, sync, exercises, grading, nbval over lectures and solutions
 	$(PY) -m pytest -n 2 --dist loadfile --nbval --nbval-current-env \

@@ -38,6 +38,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from sklearn.linear_model import LinearRegression
+
 from causalcourse.estimators import difference_in_means, neyman
 from causalcourse.plotting import (
     draw_dag,
@@ -46,7 +48,6 @@ from causalcourse.plotting import (
     set_style,
 )
 from causalcourse.simulate import simulate_retention_email
-from sklearn.linear_model import LinearRegression
 
 set_style()
 

@@ -37,7 +37,9 @@ def solution_regions(text: str, name: str = "<solution>") -> list[list[str]]:
         marker = line.strip()
         if marker == BEGIN:
             if current is not None:
-                raise MarkerError(f"{name}:{number}: BEGIN SOLUTION inside a region opened at line {start}")
+                raise MarkerError(
+                    f"{name}:{number}: BEGIN SOLUTION inside a region opened at line {start}"
+                )
             current, start = [], number
         elif marker == END:
             if current is None:

@@ -60,7 +60,9 @@ def is_close(value, expected: float, name: str, *, tol: float = 1e-6) -> None:
     if not _is_real(value):
         raise CheckError(f"{name} should be a number, got {type(value).__name__}")
     if not math.isclose(float(value), expected, rel_tol=tol, abs_tol=tol):
-        raise CheckError(f"{name} = {float(value):.6g}, but the worked example gives {expected:.6g}")
+        raise CheckError(
+            f"{name} = {float(value):.6g}, but the worked example gives {expected:.6g}"
+        )
     passed(f"{name} matches the worked example")
 
 

@@ -6,6 +6,7 @@ axes; they never call ``plt.show()``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -101,7 +102,6 @@ def draw_dag(
     >>> sorted(g.body)[0].strip().startswith("email")
     True
     """
-    import graphviz
     import networkx as nx
 
     edges = list(edges)
@@ -140,6 +140,7 @@ def draw_dag(
     return dot
 
 
+@functools.cache
 def _dag_class():
     """A Digraph whose text repr is stable (no memory address in stored outputs)."""
     import graphviz

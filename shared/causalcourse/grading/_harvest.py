@@ -40,7 +40,7 @@ def encode(obj, depth: int = 0):
         return {"t": "unsupported", "v": "nested too deeply"}
     if kind is bool or kind is np.bool_:
         return {"t": "bool", "v": bool(obj)}
-    if kind is int or kind in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32, np.uint64):
+    if kind is int or kind in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64):
         return {"t": "int", "v": int(obj)}
     if kind is float or kind in (np.float16, np.float32, np.float64):
         return {"t": "float", "v": _number(obj)}

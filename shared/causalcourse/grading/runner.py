@@ -69,7 +69,9 @@ def read_submission(path: str | Path) -> nbformat.NotebookNode:
         try:
             return jupytext.reads(raw.decode("utf-8"), fmt="py:percent")
         except Exception as err:  # noqa: BLE001
-            raise SubmissionError(f"{path.name} is not a readable percent-format script: {err}") from None
+            raise SubmissionError(
+                f"{path.name} is not a readable percent-format script: {err}"
+            ) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -107,9 +109,8 @@ def _limit_memory(client, mem_mb: int) -> None:
 
 def _interrupt_and_probe(client, nb, seconds: int = 10) -> bool:
     """Interrupt a timed-out cell; True if the kernel answers again afterwards."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
     from jupyter_core.utils import run_sync
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     try:
         run_sync(client.km.interrupt_kernel)()  # the manager is asynchronous
@@ -190,7 +191,8 @@ def _run_once(nb, skip, *, workdir, cell_timeout, mem_mb, harvest_source,
             return log, None, False
         harvest_error = _cell_error(harvest_cell)
         if harvest_error:
-            log[-1] = {"status": "error", "detail": f"answers could not be collected: {harvest_error}"}
+            log[-1] = {"status": "error",
+                       "detail": f"answers could not be collected: {harvest_error}"}
             return log, None, False
     return log, None, True
 

@@ -1,0 +1,68 @@
+"""The student bundle contains what students need and nothing they must not see."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tools import exercises, release
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "bundle"
+    release.build(out)
+    return out
+
+
+def _texts(bundle: Path) -> dict[Path, str]:
+    texts = {}
+    for path in bundle.rglob("*"):
+        if path.is_file():
+            texts[path] = path.read_text(errors="replace")
+    return texts
+
+
+def test_bundle_has_the_course(bundle):
+    for rel in ("README.md", "Makefile", "environment.yml", "requirements-lock.txt",
+                "pyproject.toml", "shared/causalcourse/__init__.py",
+                "tools/ensure_graphviz.sh"):
+        assert (bundle / rel).is_file(), rel
+    for stem in (p.stem for p in (ROOT / "lectures").glob("[0-9]*.py")):
+        assert (bundle / "lectures" / f"{stem}.ipynb").is_file()
+    for stem in (p.stem for p in (ROOT / "solutions").glob("[0-9p]*.py")):
+        assert (bundle / "exercises" / f"{stem}.ipynb").is_file()
+        assert (bundle / "exercises" / f"{stem}.py").is_file()
+
+
+def test_bundle_has_no_solutions_or_hidden_checks(bundle):
+    assert not (bundle / "solutions").exists()
+    assert not (bundle / "tests").exists()
+    texts = _texts(bundle)
+    for path, text in texts.items():
+        assert exercises.BEGIN not in text, f"solution marker in {path}"
+    secret = set()
+    for sol in (ROOT / "solutions").glob("[0-9p]*.py"):
+        for region in exercises.solution_regions(sol.read_text()):
+            secret |= {ln.strip() for ln in region
+                       if len(re.sub(r"\W", "", ln)) >= 3 and not ln.strip().startswith("#")}
+    for hidden in (ROOT / "tests" / "hidden").glob("*.py"):
+        secret |= {ln.strip() for ln in hidden.read_text().splitlines()
+                   if len(ln.strip()) > 25 and not ln.strip().startswith(("from ", "import ", "#"))
+                   and ln.strip() not in {'"""', "return cases"}}
+    # A line that is also in the lectures or the package source is public course
+    # material (e.g. the Neyman formula the lecture derives), not a leak.
+    public = "\n".join(p.read_text() for p in [*(ROOT / "lectures").glob("*.py"),
+                                                *(ROOT / "shared").rglob("*.py")])
+    secret = {s for s in secret if s not in public}
+    assert secret
+    joined = "\n".join(texts.values())
+    leaked = sorted(s for s in secret if s in joined)
+    assert not leaked, f"bundle leaks: {leaked[:5]}"
+
+
+def test_refuses_to_overwrite_the_repository():
+    with pytest.raises(SystemExit, match="refusing"):
+        release.build(ROOT)
