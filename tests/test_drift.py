@@ -43,7 +43,7 @@ def _package_copy(tmp: Path, name: str) -> Path:
 def test_nbval_fails_when_a_simulation_coefficient_moves(tmp_path):
     untouched = _package_copy(tmp_path, "untouched")
     perturbed = _package_copy(tmp_path, "perturbed")
-    simulate = perturbed / "causalcourse" / "simulate.py"
+    simulate = perturbed / "causalcourse" / "simulate" / "retention.py"
     source = simulate.read_text()
     assert ORIGINAL in source, "update ORIGINAL: the coefficient line changed"
     simulate.write_text(source.replace(ORIGINAL, ORIGINAL.replace("45 *", "46 *")))

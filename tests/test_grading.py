@@ -237,7 +237,7 @@ def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("gradebook")
     expect = build_class(subs)
     grade_folder(subs, out, HIDDEN, jobs=2, cell_timeout=8, call_timeout=3.0,
-                 mem_mb=1536, wall_timeout=180)
+                 mem_mb=1536, wall_timeout=180, only=[STEM])
     with open(out / "grades.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return expect, rows, out
