@@ -8,6 +8,7 @@ from those columns. One module per world; this package re-exports them.
 """
 
 from causalcourse.simulate._base import TRUTH_COLUMNS, Simulation, assemble, make_rng
+from causalcourse.simulate.outreach import outreach_cate, simulate_outreach
 from causalcourse.simulate.retention import simulate_retention_email
 
 __all__ = [
@@ -15,5 +16,7 @@ __all__ = [
     "Simulation",
     "assemble",
     "make_rng",
+    "outreach_cate",
+    "simulate_outreach",
     "simulate_retention_email",
 ]
