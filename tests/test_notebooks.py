@@ -4,6 +4,7 @@ nbval (run by `make test` over lectures/ and solutions/) re-executes the
 notebooks and compares outputs; these checks catch what nbval cannot.
 """
 
+import base64
 import re
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def test_outputs_are_stored_and_clean(path):
             text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
             assert not re.search(r"at 0x[0-9a-f]{6,}", text), "memory address in output"
             assert not re.search(r"^<(matplotlib|Axes)", text), "a plot object's repr leaked"
+            png = out.get("data", {}).get("image/png")
+            if png:
+                assert b"version" not in base64.b64decode(png), "tool version stamped in a PNG"
     assert set(nb.metadata) == {"jupytext", "kernelspec", "language_info"}
     assert "version" not in nb.metadata["language_info"]
 

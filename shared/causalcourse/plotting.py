@@ -52,9 +52,29 @@ def set_style(dpi: int = 90, precision: int = 3) -> None:
             "svg.hashsalt": "causalcourse",
         }
     )
+    _inline_figures_without_version_stamp()
     pd.set_option("display.precision", precision)
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 100)
+
+
+def _inline_figures_without_version_stamp() -> None:
+    """Inline PNGs: tight bounding box, no 'Software: Matplotlib version' stamp.
+
+    Stored notebook outputs should depend on the code and the lock only, not
+    carry tool version strings. Does nothing outside IPython.
+    """
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.config import InlineBackend
+    except ImportError:  # pragma: no cover - IPython is in the lock
+        return
+    if get_ipython() is None:
+        return
+    InlineBackend.instance().print_figure_kwargs = {
+        "bbox_inches": "tight",
+        "metadata": {"Software": None},
+    }
 
 
 def draw_dag(
