@@ -23,6 +23,10 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED_DIRS = ("lectures", "solutions")
 PAIRED_DIRS = ("lectures", "solutions", "exercises")
+#: Environment every executed notebook gets (also set by the Makefile and the
+#: root conftest.py for nbval): fixed hash seed, one BLAS/OpenMP thread.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+              "MKL_NUM_THREADS": "1"}
 KERNELSPEC = {"display_name": "Python (causal course)", "language": "python",
               "name": "causal-course"}
 
@@ -102,7 +106,8 @@ def execute_notebook(source: Path, *, timeout: int = 600):
     """Execute the notebook built from ``source``; return (nb, per-cell seconds)."""
     from nbclient import NotebookClient
 
-    os.environ.setdefault("PYTHONHASHSEED", "0")
+    for name, value in KERNEL_ENV.items():
+        os.environ.setdefault(name, value)
     nb = notebook_from_source(source)
     timings: dict[int, float] = {}
     starts: dict[int, float] = {}

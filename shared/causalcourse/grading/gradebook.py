@@ -84,7 +84,8 @@ def grade_one(student: str, exercise: str, notebook: Path | None, spec: Path, *,
         cmd = [sys.executable, "-m", "causalcourse.grading.runner", str(notebook), str(spec),
                str(out), "--cell-timeout", str(cell_timeout), "--call-timeout", str(call_timeout),
                "--mem-mb", str(mem_mb)]
-        env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+        env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         try:
