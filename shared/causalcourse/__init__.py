@@ -8,6 +8,20 @@ estimators
     Transparent estimators (difference in means with a Neyman interval, ...).
 plotting
     An explicit notebook style, a DAG helper and effect/interval plots.
+data
+    The real data sets (offline, from causaldata) and their manifest.
+graphs
+    d-separation, backdoor paths and adjustment sets (lecture 02).
+experiments
+    Lin adjustment, CUPED, permutation tests, power, Wald/LATE (lecture 03).
+weighting, balance
+    Propensity scores, IPW, matching, standardization, AIPW; SMDs and plots (04).
+heterogeneity, subgroups, trees
+    Subgroup tables, calibration, coverage, interaction CATE, honest trees (05-06).
+refutation
+    Placebo checks and tidy DoWhy refutation tables (lecture 08).
+dml
+    Cross-fitting and double machine learning for the partially linear model (09).
 checks
     Public feedback helpers used by exercise notebooks.
 grading
