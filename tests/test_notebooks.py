@@ -56,3 +56,11 @@ def test_lecture_shape(path):
     assert text.count("\nassert ") >= 5, "claims about computed results must be asserted"
     assert "np.random.seed" not in text and "filterwarnings(\"ignore\")" not in text
     assert "sys.path" not in text
+
+
+def test_readme_course_map_lists_every_lecture_and_exercise():
+    readme = (ROOT / "README.md").read_text()
+    for lecture in LECTURES:
+        assert f"lectures/{lecture.stem}.ipynb" in readme, f"README lacks {lecture.stem}"
+    for solution in sorted((ROOT / "solutions").glob("[0-9p]*.py")):
+        assert f"exercises/{solution.stem}.ipynb" in readme
