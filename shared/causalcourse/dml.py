@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold
 
@@ -281,14 +280,6 @@ def dml_plm(
         folds = make_folds(t_arr.size, n_folds=n_folds, seed=seed)
     y_res, t_res = crossfit_residuals(y, t_arr, X, model_y, model_t, folds)
     theta, std_error = residual_on_residual(y_res, t_res)
-    z = stats.norm.ppf(1 - alpha / 2)
-    return EffectEstimate(
-        estimate=theta,
-        std_error=std_error,
-        ci_low=theta - z * std_error,
-        ci_high=theta + z * std_error,
-        alpha=alpha,
-        n_treated=int(t_arr.sum()),
-        n_control=int((t_arr == 0).sum()),
-        method="DML (partially linear)",
-    )
+    return EffectEstimate.from_normal(theta, std_error, alpha=alpha, n_treated=t_arr.sum(),
+                                      n_control=(t_arr == 0).sum(),
+                                      method="DML (partially linear)")

@@ -52,6 +52,31 @@ class EffectEstimate:
     n_control: int
     method: str
 
+    @classmethod
+    def from_normal(cls, estimate: float, std_error: float, *, alpha: float = 0.05,
+                    n_treated: int, n_control: int, method: str) -> EffectEstimate:
+        """Build an estimate with the normal-approximation interval ``estimate ± z SE``.
+
+        Examples
+        --------
+        >>> est = EffectEstimate.from_normal(2.0, 0.5, n_treated=10, n_control=12, method="x")
+        >>> round(est.ci_low, 3), round(est.ci_high, 3)
+        (1.02, 2.98)
+        """
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+        z = stats.norm.ppf(1 - alpha / 2)
+        return cls(
+            estimate=float(estimate),
+            std_error=float(std_error),
+            ci_low=float(estimate - z * std_error),
+            ci_high=float(estimate + z * std_error),
+            alpha=alpha,
+            n_treated=int(n_treated),
+            n_control=int(n_control),
+            method=method,
+        )
+
     def covers(self, value: float) -> bool:
         """Whether the interval contains ``value``."""
         return bool(self.ci_low <= value <= self.ci_high)
@@ -120,17 +145,8 @@ def neyman(y, t, alpha: float = 0.05) -> EffectEstimate:
     y1, y0 = y_arr[t_arr == 1], y_arr[t_arr == 0]
     estimate = y1.mean() - y0.mean()
     std_error = np.sqrt(y1.var(ddof=1) / y1.size + y0.var(ddof=1) / y0.size)
-    z = stats.norm.ppf(1 - alpha / 2)
-    return EffectEstimate(
-        estimate=float(estimate),
-        std_error=float(std_error),
-        ci_low=float(estimate - z * std_error),
-        ci_high=float(estimate + z * std_error),
-        alpha=alpha,
-        n_treated=int(y1.size),
-        n_control=int(y0.size),
-        method="difference in means",
-    )
+    return EffectEstimate.from_normal(estimate, std_error, alpha=alpha, n_treated=y1.size,
+                                      n_control=y0.size, method="difference in means")
 
 
 def difference_in_means(

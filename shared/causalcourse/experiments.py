@@ -71,17 +71,8 @@ def _check_alpha(alpha: float) -> None:
 
 
 def _interval(estimate, std_error, alpha, n_treated, n_control, method) -> EffectEstimate:
-    z = stats.norm.ppf(1 - alpha / 2)
-    return EffectEstimate(
-        estimate=float(estimate),
-        std_error=float(std_error),
-        ci_low=float(estimate - z * std_error),
-        ci_high=float(estimate + z * std_error),
-        alpha=alpha,
-        n_treated=int(n_treated),
-        n_control=int(n_control),
-        method=method,
-    )
+    return EffectEstimate.from_normal(estimate, std_error, alpha=alpha, n_treated=n_treated,
+                                      n_control=n_control, method=method)
 
 
 # ------------------------------------------------------ regression adjustment

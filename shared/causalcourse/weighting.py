@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -806,14 +805,6 @@ def aipw_crossfit(
     psi = aipw_scores(y_arr, t_arr, e, mu0, mu1)
     estimate = float(psi.mean())
     std_error = float(psi.std(ddof=1) / np.sqrt(n))
-    z = stats.norm.ppf(1 - alpha / 2)
-    return EffectEstimate(
-        estimate=estimate,
-        std_error=std_error,
-        ci_low=estimate - z * std_error,
-        ci_high=estimate + z * std_error,
-        alpha=alpha,
-        n_treated=int(t_arr.sum()),
-        n_control=int(n - t_arr.sum()),
-        method="AIPW (cross-fitted)",
-    )
+    return EffectEstimate.from_normal(estimate, std_error, alpha=alpha,
+                                      n_treated=t_arr.sum(), n_control=n - t_arr.sum(),
+                                      method="AIPW (cross-fitted)")
