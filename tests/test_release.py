@@ -72,3 +72,13 @@ def test_bundle_has_no_solutions_or_hidden_checks(bundle):
 def test_refuses_to_overwrite_the_repository():
     with pytest.raises(SystemExit, match="refusing"):
         release.build(ROOT)
+
+
+def test_student_makefile_offers_setup_and_lab(bundle):
+    import subprocess
+
+    out = subprocess.run(["make", "--no-print-directory", "-C", str(bundle), "help"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "make setup" in out and "make lab" in out
+    readme = (bundle / "README.md").read_text()
+    assert "make lab" in readme and "Restart" in readme
