@@ -69,3 +69,18 @@ def test_running_environment_matches_the_lock():
         if installed != version:
             wrong[name] = (installed, version)
     assert not wrong, f"installed vs locked: {wrong}; run `make setup`"
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
+    "causalml 0.15.5's compiled causal/uplift trees were built against an older "
+    "scikit-learn and fail to load with the locked scikit-learn 1.9 "
+    "('DEFAULT_SEED has wrong signature'). Lecture 06 uses EconML's forests "
+    "instead. When a re-lock fixes this, this test XPASSes and fails: delete it."))
+def test_causalml_trees_load():
+    import causalml.inference.tree  # noqa: F401
+
+
+def test_causalml_meta_learners_load():
+    from causalml.inference.meta import BaseTRegressor
+
+    assert BaseTRegressor is not None
